@@ -1,0 +1,54 @@
+"""Fixtures shared by the test suite.
+
+Engines are built with an explicit plugin selection so that whatever else happens to
+be installed in the test environment (or set in TRIAGE_* variables) cannot change
+what the tests see.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from helpers import BUILTIN_PLUGINS
+
+import triage_core
+from triage_core.plugin_loading import PluginSelection
+
+
+@pytest.fixture(scope="session")
+def engine() -> triage_core.Engine:
+    """The built-in plugins only, loaded through their entry points, strictly."""
+    return triage_core.load_engine(selection=PluginSelection(load=BUILTIN_PLUGINS), strict=True)
+
+
+@pytest.fixture(autouse=True)
+def _clean_plugin_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRIAGE_LOAD_PLUGINS", raising=False)
+    monkeypatch.delenv("TRIAGE_DISABLE_PLUGINS", raising=False)
+
+
+@pytest.fixture
+def install_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """Install a plugin distribution for real: a module plus a ``.dist-info`` with
+    its ``triage`` entry point, on ``sys.path``, exactly what ``pip install`` leaves.
+    """
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    installed: list[str] = []
+
+    def install(distribution: str, module: str, source: str, entry_point: str | None = None, version: str = "1.0"):
+        (site / f"{module}.py").write_text(textwrap.dedent(source))
+        dist_info = site / f"{distribution.replace('-', '_')}-{version}.dist-info"
+        dist_info.mkdir()
+        (dist_info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {distribution}\nVersion: {version}\n")
+        (dist_info / "entry_points.txt").write_text(f"[triage]\n{entry_point or module} = {module}\n")
+        installed.append(module)
+
+    yield install
+    for module in installed:
+        sys.modules.pop(module, None)
