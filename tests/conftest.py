@@ -7,8 +7,13 @@ what the tests see.
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
 import sys
 import textwrap
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -52,3 +57,48 @@ def install_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     yield install
     for module in installed:
         sys.modules.pop(module, None)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real ``triage serve`` (gunicorn) on a free loopback port; yields its base URL.
+
+    Its log goes to a file (a pipe nobody reads would fill up and stall the server).
+    """
+    log_path = tmp_path_factory.mktemp("live_server") / "serve.log"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "TRIAGE_LOAD_PLUGINS": "triage"}
+    env.pop("TRIAGE_DISABLE_PLUGINS", None)
+    log_file = log_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "triage_service", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"triage serve exited early:\n{log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{base_url}/readyz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("triage serve did not become ready within 60 s")
+            time.sleep(0.2)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log_file.close()

@@ -24,10 +24,9 @@ class TriageLevel(enum.StrEnum):
     EMERGENCY = "emergency"
     EMERGENCY_AMBULANCE = "emergency_ambulance"
 
-    @property
-    def urgency(self) -> int:
-        """0 for self-care up to 4 for an ambulance."""
-        return _URGENCY[self]
+    #: 0 for self-care up to 4 for an ambulance. A plain attribute set once below, not
+    #: a property: levels are compared on every rule of every report.
+    urgency: int
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, TriageLevel):
@@ -50,7 +49,9 @@ class TriageLevel(enum.StrEnum):
         return self.urgency >= other.urgency
 
 
-_URGENCY = {level: rank for rank, level in enumerate(TriageLevel)}
+for _rank, _level in enumerate(TriageLevel):
+    _level.urgency = _rank
+del _rank, _level
 
 
 class Likelihood(enum.StrEnum):

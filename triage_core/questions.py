@@ -32,6 +32,7 @@ class _Stakes:
         self.lowers: set[str] = set()
         self.flag_conditions: dict[str, set[str]] = {}
         self.score_change: dict[str, dict[str, float]] = {}
+        self.totals: dict[str, float] = {}  # the sum of each field's score changes
 
     def can_raise(self, fields: Iterable[str], urgency: int) -> None:
         raise_to = self.raise_to
@@ -39,14 +40,14 @@ class _Stakes:
             if urgency > raise_to.get(path, -1):
                 raise_to[path] = urgency
 
-    def rank_key(self, path: str) -> tuple[int, int, float, str]:
-        changes = self.score_change.get(path)
-        return (
-            -self.raise_to.get(path, -1),
-            0 if path in self.lowers else 1,
-            -sum(changes.values()) if changes else 0.0,
-            path,
-        )
+    def ranked(self) -> list[str]:
+        """Raise the level (most urgent first), then lower it, then most score at stake."""
+        raise_to, lowers, totals = self.raise_to, self.lowers, self.totals
+        keys = {
+            path: (-raise_to.get(path, -1), path not in lowers, -totals.get(path, 0.0), path)
+            for path in raise_to.keys() | lowers | totals.keys()
+        }
+        return sorted(keys, key=keys.__getitem__)
 
 
 def rank_questions(
@@ -77,8 +78,7 @@ def rank_questions(
     if len(level_holders) == 1:
         _lowering_stakes(level_holders[0], values, stakes)
 
-    candidates = set(stakes.raise_to) | stakes.lowers | set(stakes.score_change)
-    ranked = sorted(candidates, key=stakes.rank_key)
+    ranked = stakes.ranked()
     questions = []
     for path in ranked if limit is None else ranked[:limit]:
         changes = stakes.score_change.get(path, {})
@@ -93,32 +93,63 @@ def rank_questions(
 def _condition_stakes(outcome: ConditionOutcome, values: FieldValues, urgency: int, stakes: _Stakes) -> None:
     condition = outcome.condition
     total = condition.positive_total
-    swings: dict[str, float] = {}  # total weight at stake, both directions
-    gains: dict[str, float] = {}
-    for rule in outcome.unknown:
-        weight = rule.weight
-        for path in _deciders(rule.fields, rule.explore, values):
-            if weight > 0:
-                gains[path] = gains.get(path, 0.0) + weight
-                swings[path] = swings.get(path, 0.0) + weight
-            else:
-                swings[path] = swings.get(path, 0.0) - weight
+    get = values.get
+    swings: dict[str, float] = {}  # weight at stake on each unknown field, both directions
+    for path, swing, _gain in condition.field_stakes:
+        if get(path) is None:
+            swings[path] = swing
+    open_multi = []
+    for rule in condition.multi_field_evidence:
+        answer, make_true, _ = rule.explore(values)
+        if answer is None:
+            open_multi.append((rule.weight, make_true))
+            for path in make_true:
+                swings[path] = swings.get(path, 0.0) + abs(rule.weight)
     gate_fields: frozenset[str] = NO_FIELDS
     if outcome.gate is None and condition.requires is not None:
         gate_fields = condition.requires.explore(values)[1]
         for path in gate_fields:
             # Opening the gate brings in everything the known findings already show.
             swings[path] = swings.get(path, 0.0) + outcome.score * total
-    could_rise = condition.level.urgency > urgency and not outcome.likely
+    score_change, totals, condition_id = stakes.score_change, stakes.totals, condition.id
     for path, swing in swings.items():
         if swing > 0:
-            stakes.score_change.setdefault(path, {})[condition.id] = round(swing / total, 3)
-        reachable = outcome.score + gains.get(path, 0.0) / total
-        if could_rise and (outcome.gate is True or path in gate_fields) and reachable >= MODERATE_FROM:
-            stakes.can_raise((path,), condition.level.urgency)
+            change = swing / total
+            changes = score_change.get(path)
+            if changes is None:
+                score_change[path] = {condition_id: change}
+            else:
+                changes[condition_id] = change
+            totals[path] = totals.get(path, 0.0) + change
+    level_urgency = condition.level.urgency
+    if level_urgency > urgency and not outcome.likely:
+        _rising_stakes(outcome, values, gate_fields, open_multi, stakes)
     for escalation in outcome.unknown_escalations:
         if escalation.level.urgency > urgency:
             stakes.can_raise(escalation.explore(values)[1], escalation.level.urgency)
+
+
+def _rising_stakes(
+    outcome: ConditionOutcome,
+    values: FieldValues,
+    gate_fields: frozenset[str],
+    open_multi: list[tuple[float, frozenset[str]]],
+    stakes: _Stakes,
+) -> None:
+    """The fields whose answer alone could make a more urgent condition likely."""
+    condition = outcome.condition
+    gains: dict[str, float] = dict.fromkeys(gate_fields, 0.0)
+    for path, _swing, gain in condition.field_stakes:
+        if gain and values.get(path) is None:
+            gains[path] = gain
+    for weight, make_true in open_multi:
+        if weight > 0:
+            for path in make_true:
+                gains[path] = gains.get(path, 0.0) + weight
+    for path, gain in gains.items():
+        reachable = outcome.score + gain / condition.positive_total
+        if (outcome.gate is True or path in gate_fields) and reachable >= MODERATE_FROM:
+            stakes.can_raise((path,), condition.level.urgency)
 
 
 def _lowering_stakes(holder: ConditionOutcome, values: FieldValues, stakes: _Stakes) -> None:

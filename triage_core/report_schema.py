@@ -127,11 +127,9 @@ class SignsSchema(StrictSchema):
     )
     cannot_tiptoe = boolean(
         "Cannot do a single-leg heel raise on the painful side.",
-        "Can you stand on tiptoe on the painful leg alone? (answer true if you cannot)",
+        "Are you unable to stand on tiptoe on the painful leg alone?",
     )
-    cannot_bear_weight = boolean(
-        "Cannot put weight on the leg.", "Are you unable to put weight on the leg? (true if you cannot)"
-    )
+    cannot_bear_weight = boolean("Cannot put weight on the leg.", "Are you unable to put weight on the leg?")
     numbness_or_tingling = boolean("Numbness or tingling in the leg or foot.", "Do you have numbness or tingling?")
     foot_weakness = boolean("Foot slapping or foot drop.", "Does your foot slap or drop when you walk or run?")
     leg_tense_or_hard = boolean("The leg feels tense or hard.", "Does the leg feel tense or hard to the touch?")

@@ -7,6 +7,7 @@ the OpenAPI document describes.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,13 @@ from triage_core.model import Code
 from triage_core.result_schema import TriageResultSchema
 
 API_VERSION = "1"
+
+
+@functools.cache
+def _result_schema() -> TriageResultSchema:
+    """One serializer, built on first use: a marshmallow schema holds no per-dump state,
+    and building one (with its nested schemas) costs more than a dump."""
+    return TriageResultSchema()
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +145,7 @@ class TriageResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form, exactly as the HTTP API returns it."""
-        dumped: dict[str, Any] = TriageResultSchema().dump(self)
+        dumped: dict[str, Any] = _result_schema().dump(self)
         return dumped
 
     def condition(self, condition_id: str) -> ConditionResult | None:

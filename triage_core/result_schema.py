@@ -6,6 +6,8 @@ validators are kept so the OpenAPI document lists the allowed values.
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, validate
 from marshmallow import fields as ma
 
@@ -13,6 +15,15 @@ from triage_core.levels import Category, Likelihood, TriageLevel
 
 _LEVELS = validate.OneOf([level.value for level in TriageLevel])
 _CATEGORIES = validate.OneOf([category.value for category in Category])
+
+
+class Weight(ma.Float):
+    """A rule weight: written as an integer when it is one (``3``, not ``3.0``)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> float | int | None:
+        if value is None:
+            return None
+        return int(value) if float(value).is_integer() else float(value)
 
 
 def _text(description: str) -> ma.String:
@@ -29,7 +40,7 @@ class EvidenceItemSchema(Schema):
     )
     id = _text("The rule's id within its condition.")
     text = _text("Why the finding matters, in plain language.")
-    weight = ma.Float(required=True, metadata={"description": "Positive supports, negative conflicts."})
+    weight = Weight(required=True, metadata={"description": "Positive supports, negative conflicts."})
 
 
 class UnknownItemSchema(Schema):

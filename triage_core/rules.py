@@ -49,6 +49,9 @@ class Compiled:
     witness: Callable[[FieldValues], tuple[str, ...]]
     explore: Explore
     operators: frozenset[str] = frozenset()
+    #: For a one-field leaf, what ``explore`` answers while it is unknown: combinators
+    #: use it directly instead of calling ``explore`` (the hot path of the questions).
+    unknown_explored: tuple[None, frozenset[str], frozenset[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,17 @@ def _leaf(
 
     def witness(values: FieldValues) -> tuple[str, ...]:
         return paths if check(values) else ()
+
+    if len(paths) == 1:
+        # The common case: unknown means this one field is unknown, and it decides.
+        deciders = frozenset(paths)
+        unknown: tuple[None, frozenset[str], frozenset[str]] = (None, deciders, deciders if can_be_false else NO_FIELDS)
+
+        def explore_one(values: FieldValues) -> tuple[bool | None, frozenset[str], frozenset[str]]:
+            answer = check(values)
+            return unknown if answer is None else (answer, NO_FIELDS, NO_FIELDS)
+
+        return Compiled(check, paths, witness, explore_one, operators, unknown)
 
     def explore(values: FieldValues) -> tuple[bool | None, frozenset[str], frozenset[str]]:
         answer = check(values)
@@ -369,11 +383,19 @@ class _Junction(Predicate):
                 dict.fromkeys(path for part in compiled if part.check(values) for path in part.witness(values))
             )
 
+        explorers = tuple((part.check, part.unknown_explored, part.explore) for part in compiled)
+
         def explore(values: FieldValues) -> tuple[bool | None, frozenset[str], frozenset[str]]:
             to_deciding: list[frozenset[str]] = []
             to_otherwise: list[frozenset[str]] = []
-            for part in compiled:
-                answer, make_true, make_false = part.explore(values)
+            for part_check, unknown_explored, part_explore in explorers:
+                if unknown_explored is None:
+                    answer, make_true, make_false = part_explore(values)
+                else:  # a one-field leaf: its check says it all
+                    answer = part_check(values)
+                    if answer is not None and answer is not deciding:
+                        continue
+                    _, make_true, make_false = unknown_explored
                 if answer is deciding:
                     return deciding, NO_FIELDS, NO_FIELDS
                 if answer is None:

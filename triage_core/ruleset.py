@@ -48,6 +48,7 @@ class CompiledRiskFactor:
     text: str
     modifiable: bool
     check: Check
+    fields: tuple[str, ...]
     definition: RiskFactor
     item: RiskFactorItem
 
@@ -85,6 +86,11 @@ class CompiledCondition:
     evidence: tuple[CompiledEvidence, ...]
     #: The sum of the positive weights: the score's denominator.
     positive_total: float
+    #: For the follow-up questions: per field read by one-field rules, the weight at
+    #: stake either way and the weight in favour (a one-field rule is unknown exactly
+    #: when its field is); the rules reading several fields are explored per report.
+    field_stakes: tuple[tuple[str, float, float], ...]
+    multi_field_evidence: tuple[CompiledEvidence, ...]
     risk_factors: tuple[CompiledRiskFactor, ...]
     red_flags: tuple[CompiledLevelRule, ...]
     escalations: tuple[CompiledLevelRule, ...]
@@ -141,6 +147,8 @@ def compile_condition(condition: object, plugin: PluginRef, context: CompileCont
         requires=requires,
         evidence=evidence,
         positive_total=sum(item.weight for item in evidence if item.weight > 0),
+        field_stakes=_field_stakes(evidence),
+        multi_field_evidence=tuple(item for item in evidence if len(item.fields) > 1),
         risk_factors=risk_factors,
         red_flags=red_flags,
         escalations=escalations,
@@ -151,6 +159,17 @@ def compile_condition(condition: object, plugin: PluginRef, context: CompileCont
         operators=_operator_names(condition_to_data(condition)),
         definition=condition,
     )
+
+
+def _field_stakes(evidence: tuple[CompiledEvidence, ...]) -> tuple[tuple[str, float, float], ...]:
+    swing: dict[str, float] = {}
+    gain: dict[str, float] = {}
+    for item in evidence:
+        if len(item.fields) == 1:
+            (path,) = item.fields
+            swing[path] = swing.get(path, 0.0) + abs(item.weight)
+            gain[path] = gain.get(path, 0.0) + max(item.weight, 0.0)
+    return tuple((path, swing[path], gain[path]) for path in swing)
 
 
 def compile_level_rule(
@@ -218,7 +237,13 @@ def _compile_risk_factor(item: object, where: _Where, context: CompileContext) -
         where.fail("modifiable must be true or false", item.id)
     compiled = where.compile(item.when, "when", context, item.id)
     return CompiledRiskFactor(
-        item.id, item.text, modifiable, compiled.check, item, RiskFactorItem(item.id, item.text, modifiable)
+        item.id,
+        item.text,
+        modifiable,
+        compiled.check,
+        compiled.fields,
+        item,
+        RiskFactorItem(item.id, item.text, modifiable),
     )
 
 

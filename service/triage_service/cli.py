@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, TextIO
+from typing import TextIO
 
 import click
 
 import triage_core
 from triage_core.errors import PluginLoadError, ReportValidationError
+from triage_service.descriptions import plugin_listing
 
 
 def _engine(strict: bool) -> triage_core.Engine:
@@ -57,6 +58,25 @@ def evaluate(report: TextIO, strict: bool, compact: bool) -> None:
     click.echo(json.dumps(result.to_dict(), indent=None if compact else 2, ensure_ascii=False))
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes  [default: 2 x cores + 1]")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1), help="Threads per worker.")
+@click.option("--timeout", default=30, show_default=True, type=click.IntRange(min=1), help="Worker timeout, seconds.")
+@click.option("--reload", is_flag=True, help="Restart workers when code changes (development only).")
+def serve(host: str, port: int, workers: int | None, threads: int, timeout: int, reload: bool) -> None:
+    """Serve the HTTP API with gunicorn.
+
+    Settings come from TRIAGE_* environment variables (see the README); the
+    plugins from TRIAGE_LOAD_PLUGINS and TRIAGE_DISABLE_PLUGINS.
+    """
+    from triage_service.serve import default_workers
+    from triage_service.serve import serve as run_server
+
+    run_server(host, port, workers or default_workers(), threads=threads, reload=reload, timeout=timeout)
+
+
 @main.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the plugin list as JSON.")
 @click.pass_context
@@ -82,23 +102,3 @@ def plugins(context: click.Context, as_json: bool) -> None:
     click.echo(f"ruleset {engine.ruleset.digest}")
     if engine.load_errors:
         click.secho(f"{len(engine.load_errors)} plugin(s) failed to load", fg="red", err=True)
-
-
-def plugin_listing(engine: triage_core.Engine) -> list[dict[str, Any]]:
-    """What ``triage plugins`` and ``GET /v1/plugins`` show for each plugin."""
-    listing = []
-    for record in engine.plugins:
-        listing.append(
-            {
-                "name": record.name,
-                "distribution": record.distribution,
-                "version": record.version,
-                "source": record.source,
-                "module": record.module,
-                "hooks": list(record.hooks),
-                "conditions": [c.id for c in engine.ruleset.conditions if c.plugin.name == record.name],
-                "red_flags": [f.id for f in engine.ruleset.red_flags if f.plugin.name == record.name],
-                "error": record.error,
-            }
-        )
-    return listing
