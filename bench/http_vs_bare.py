@@ -108,7 +108,7 @@ def start(kind: str, workers: int, threads: int, log: Path) -> tuple[subprocess.
         [sys.executable, "-c", SERVER, kind, str(port), str(workers), str(threads), str(Path(__file__).parent)],
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
-        env={**os.environ, "TRIAGE_LOAD_PLUGINS": "triage"},
+        env={**os.environ, "TRIAGE_LOAD_PLUGINS": "runner-triage"},
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -23,6 +23,8 @@ from helpers import BUILTIN_PLUGINS
 import triage_core
 from triage_core.plugin_loading import PluginSelection
 
+pytest_plugins = ["pytester"]
+
 
 @pytest.fixture(scope="session")
 def engine() -> triage_core.Engine:
@@ -69,7 +71,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "TRIAGE_LOAD_PLUGINS": "triage"}
+    env = {**os.environ, "TRIAGE_LOAD_PLUGINS": "runner-triage"}
     env.pop("TRIAGE_DISABLE_PLUGINS", None)
     log_file = log_path.open("w")
     process = subprocess.Popen(

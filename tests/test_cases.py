@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from expectations import unmet
 from helpers import TESTS, load_cases
 
 import triage_core
+from triage_core.testing import unmet
 
 SHARED_EXAMPLES = TESTS.parent.parent / "shared" / "cases" / "examples.json"
 EXAMPLES = load_cases("examples.json")
@@ -44,7 +44,7 @@ def test_case_through_the_cli(case: dict[str, Any], tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         check=True,
-        env={"TRIAGE_LOAD_PLUGINS": "triage", "PATH": ""},
+        env={"TRIAGE_LOAD_PLUGINS": "runner-triage", "PATH": ""},
     )
     result = json.loads(completed.stdout)
     assert set(result) == {
@@ -75,7 +75,7 @@ def test_results_are_identical_across_processes() -> None:
             capture_output=True,
             text=True,
             check=True,
-            env={"TRIAGE_LOAD_PLUGINS": "triage", "PYTHONHASHSEED": seed, "PATH": ""},
+            env={"TRIAGE_LOAD_PLUGINS": "runner-triage", "PYTHONHASHSEED": seed, "PATH": ""},
         )
         data = json.loads(completed.stdout)
         del data["id"], data["created_at"]

@@ -20,7 +20,7 @@ REPORT = load_cases("examples.json")[0]["report"]
 
 @pytest.fixture
 def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("TRIAGE_LOAD_PLUGINS", "triage")
+    monkeypatch.setenv("TRIAGE_LOAD_PLUGINS", "runner-triage")
     return CliRunner()
 
 
@@ -56,7 +56,7 @@ def test_a_body_that_is_not_json_is_a_usage_error(runner: CliRunner) -> None:
 def test_plugins_lists_plugins_conditions_and_digest(runner: CliRunner) -> None:
     outcome = runner.invoke(main, ["plugins"])
     assert outcome.exit_code == 0
-    assert "shin_splints  (triage " in outcome.stdout
+    assert "shin_splints  (runner-triage " in outcome.stdout
     assert "conditions: acute_compartment_syndrome, exertional_compartment_syndrome, shin_splints" in outcome.stdout
     assert "ruleset sha256:" in outcome.stdout
 

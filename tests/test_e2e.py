@@ -8,8 +8,9 @@ import urllib.request
 from typing import Any
 
 import pytest
-from expectations import unmet
 from helpers import load_cases
+
+from triage_core.testing import unmet
 
 EXAMPLES = load_cases("examples.json")
 

@@ -3,44 +3,15 @@ recommendations and a plugin failing on one report."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
+from helpers import ConditionsPlugin
 
 import triage_core
-from triage_core import Condition, Escalation, Evidence, Operator, Recommendation, RedFlag, RiskFactor, hookimpl
+from triage_core import Condition, Escalation, Evidence, Operator, Recommendation, RedFlag, RiskFactor
 from triage_core import rules as r
 from triage_core.levels import TriageLevel
-
-
-class ConditionsPlugin:
-    """A plugin built in the test: registers the given conditions, red flags, operators."""
-
-    def __init__(
-        self,
-        *conditions: Condition,
-        red_flags: Sequence[RedFlag] = (),
-        operators: Sequence[Operator] = (),
-        name: str = "test_plugin",
-    ) -> None:
-        self.__name__ = name
-        self._conditions, self._red_flags, self._operators = conditions, red_flags, operators
-
-    @hookimpl
-    def triage_register_conditions(self, register: Callable[[Condition], None]) -> None:
-        for condition in self._conditions:
-            register(condition)
-
-    @hookimpl
-    def triage_register_red_flags(self, register: Callable[[RedFlag], None]) -> None:
-        for flag in self._red_flags:
-            register(flag)
-
-    @hookimpl
-    def triage_register_operators(self, register: Callable[[Operator], None]) -> None:
-        for operator in self._operators:
-            register(operator)
 
 
 def make_engine(*plugins: object, **options: Any) -> triage_core.Engine:

@@ -41,7 +41,7 @@ def record(engine: triage_core.Engine, name: str) -> triage_core.PluginRecord:
 def test_builtin_plugins_load_through_entry_points(engine: triage_core.Engine) -> None:
     assert {item.name for item in engine.plugins} == BUILTIN_PLUGINS
     assert all(item.loaded and item.source == "entry point" for item in engine.plugins)
-    assert {item.distribution for item in engine.plugins} == {"triage"}
+    assert {item.distribution for item in engine.plugins} == {"runner-triage"}
 
 
 def test_an_outside_plugin_adds_a_condition(install_plugin: Install) -> None:
@@ -173,9 +173,9 @@ def test_allow_list_and_deny_list_from_the_environment(monkeypatch: pytest.Monke
 
 
 def test_distribution_names_select_all_their_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRIAGE_LOAD_PLUGINS", "triage")
+    monkeypatch.setenv("TRIAGE_LOAD_PLUGINS", "runner-triage")
     assert {item.name for item in triage_core.load_engine().plugins} >= BUILTIN_PLUGINS
-    monkeypatch.setenv("TRIAGE_DISABLE_PLUGINS", "triage")
+    monkeypatch.setenv("TRIAGE_DISABLE_PLUGINS", "runner-triage")
     assert not {item.name for item in triage_core.load_engine().plugins} & BUILTIN_PLUGINS
 
 
@@ -186,3 +186,22 @@ def test_each_engine_has_its_own_plugin_state(install_plugin: Install) -> None:
     assert with_clinic.ruleset.condition("plantar_pain") is not None
     assert without.ruleset.condition("plantar_pain") is None
     assert with_clinic.ruleset.digest != without.ruleset.digest
+
+
+def test_one_plugin_seen_through_two_metadata_copies_loads_once(install_plugin: Install) -> None:
+    install_plugin("feet-a", "feet_mod", GOOD_PLUGIN.format(condition_id="plantar_pain"), entry_point="feet")
+    install_plugin("feet-b", "feet_mod", GOOD_PLUGIN.format(condition_id="plantar_pain"), entry_point="feet")
+    engine = load("feet", strict=True)
+    assert [record.name for record in engine.plugins].count("feet") == 1
+    assert engine.ruleset.condition("plantar_pain") is not None
+
+
+def test_a_plugin_name_taken_by_another_module_is_refused(install_plugin: Install) -> None:
+    install_plugin("squatter", "squatter_mod", GOOD_PLUGIN.format(condition_id="plantar_pain"), entry_point="safety")
+    engine = triage_core.load_engine()
+    squatter = next(record for record in engine.plugins if record.distribution == "squatter")
+    assert squatter.error == (
+        "entry point name 'safety' is also used by distribution 'runner-triage' for triage_plugins.safety; "
+        "plugin names must be unique"
+    )
+    assert next(record for record in engine.plugins if record.name == "safety" and record.loaded)

@@ -10,12 +10,12 @@ import pytest
 from helpers import BUILTIN_PLUGINS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import nest, reports
 
 import triage_core
 from triage_core.field_catalog import FieldKind
 from triage_core.levels import TriageLevel
 from triage_core.plugin_loading import PluginSelection
+from triage_core.testing import nest, report_strategy
 
 ENGINE = triage_core.load_engine(selection=PluginSelection(load=BUILTIN_PLUGINS), strict=True)
 #: PROPERTY_EXAMPLES=2000 searches harder (minutes) than the default CI run.
@@ -99,7 +99,7 @@ def test_the_construction_covers_most_rules() -> None:
 
 
 @SETTINGS
-@given(reports(ENGINE.catalog))
+@given(report_strategy(ENGINE.catalog))
 def test_any_valid_report_evaluates(report: dict[str, Any]) -> None:
     result = ENGINE.triage(report)
     data = result.to_dict()
@@ -113,7 +113,7 @@ def test_any_valid_report_evaluates(report: dict[str, Any]) -> None:
 
 
 @SETTINGS
-@given(reports(ENGINE.catalog))
+@given(report_strategy(ENGINE.catalog))
 def test_results_are_deterministic(report: dict[str, Any]) -> None:
     first, second = ENGINE.triage(report).to_dict(), ENGINE.triage(report).to_dict()
     for data in (first, second):
@@ -122,7 +122,7 @@ def test_results_are_deterministic(report: dict[str, Any]) -> None:
 
 
 @SETTINGS
-@given(reports(ENGINE.catalog), st.sampled_from(SUPPORTING))
+@given(report_strategy(ENGINE.catalog), st.sampled_from(SUPPORTING))
 def test_answering_for_a_supporting_finding_never_lowers_its_condition(
     report: dict[str, Any], supporting: tuple[str, str, Assignment]
 ) -> None:
@@ -133,7 +133,7 @@ def test_answering_for_a_supporting_finding_never_lowers_its_condition(
 
 
 @SETTINGS
-@given(reports(ENGINE.catalog), st.sampled_from(RED_FLAGS))
+@given(report_strategy(ENGINE.catalog), st.sampled_from(RED_FLAGS))
 def test_a_red_flag_finding_never_lowers_the_level(
     report: dict[str, Any], red_flag: tuple[str, TriageLevel, Assignment]
 ) -> None:

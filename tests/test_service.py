@@ -164,7 +164,7 @@ class TestDescriptions:
     def test_plugins(self, client: FlaskClient) -> None:
         document = client.get("/v1/plugins").get_json()
         achilles = next(item for item in document["plugins"] if item["name"] == "achilles")
-        assert achilles["distribution"] == "triage"
+        assert achilles["distribution"] == "runner-triage"
         assert achilles["conditions"] == ["achilles_rupture", "achilles_tendinitis"]
         assert "triage_register_report_fields" in achilles["hooks"]
         assert achilles["error"] is None

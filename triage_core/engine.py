@@ -10,11 +10,13 @@ Embedding takes three lines::
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
+from pathlib import Path
 
 from marshmallow import Schema
 
@@ -24,6 +26,7 @@ from triage_core.explain import condition_result, merged_recommendations, red_fl
 from triage_core.field_catalog import FieldCatalog
 from triage_core.levels import TriageLevel
 from triage_core.plugin_loading import (
+    HOST_DISTRIBUTION,
     PluginRecord,
     PluginSelection,
     load_entry_point_plugins,
@@ -31,7 +34,7 @@ from triage_core.plugin_loading import (
     new_plugin_manager,
 )
 from triage_core.questions import rank_questions
-from triage_core.registry import collect, resolve
+from triage_core.registry import Contributions, collect, resolve
 from triage_core.report import SymptomReport, load_report
 from triage_core.result import (
     API_VERSION,
@@ -41,6 +44,7 @@ from triage_core.result import (
     TriageOutcome,
     TriageResult,
 )
+from triage_core.rule_files import RULES_DIR_ENV, load_rules_dir
 from triage_core.rules import OperatorFailedError
 from triage_core.ruleset import CompiledCondition, CompiledLevelRule, Ruleset, digest_of
 
@@ -61,7 +65,7 @@ FAILURE_FLOOR = TriageLevel.CONSULTATION
 
 def engine_version() -> str:
     try:
-        return metadata.version("triage")
+        return metadata.version(HOST_DISTRIBUTION)
     except metadata.PackageNotFoundError:  # running from a source tree that is not installed
         return "0+unknown"
 
@@ -263,8 +267,9 @@ def load_engine(
     strict: bool = False,
     disclaimer: str = DEFAULT_DISCLAIMER,
     max_questions: int | None = DEFAULT_MAX_QUESTIONS,
+    rules_dir: str | Path | None = None,
 ) -> Engine:
-    """Load the installed plugins and build an engine.
+    """Load the installed plugins (and rule files) and build an engine.
 
     :param plugins: extra plugin objects (modules or instances with hook methods),
         registered after the entry-point plugins.
@@ -276,6 +281,8 @@ def load_engine(
         recording the error and carrying on without it.
     :param disclaimer: the text every result carries.
     :param max_questions: how many follow-up questions a result lists (``None``: all).
+    :param rules_dir: a directory of ``*.toml`` rule files; by default the
+        ``TRIAGE_RULES_DIR`` environment variable, if set.
     """
     manager = new_plugin_manager()
     records: list[PluginRecord] = []
@@ -284,7 +291,14 @@ def load_engine(
         records += load_entry_point_plugins(manager, chosen)
     records += load_given_plugins(manager, plugins)
     manager.check_pending()  # anything unknown was unregistered above; this must hold
-    resolved = resolve(collect(manager, records))
+    contributions = collect(manager, records)
+    environment = os.environ if environ is None else environ
+    rules_dir = rules_dir if rules_dir is not None else environment.get(RULES_DIR_ENV) or None
+    if rules_dir is not None:
+        rule_files = load_rules_dir(Path(rules_dir))
+        records += [rule_file.record for rule_file in rule_files]
+        contributions += [Contributions.from_rule_file(rule_file) for rule_file in rule_files]
+    resolved = resolve(contributions)
     failures = [f"{record.name}: {record.error}" for record in records if record.error]
     if strict and failures:
         raise PluginLoadError(failures)

@@ -9,6 +9,7 @@ error) and the plugin is skipped; strict mode turns any failure into an error.
 from __future__ import annotations
 
 import importlib.metadata
+import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,9 +22,11 @@ ENTRY_POINT_GROUP = "triage"
 #: The distribution whose plugins are the built-in ones. They load first, so an
 #: outside plugin can never take over a built-in condition id (and knock out the
 #: red flags that come with it): the newcomer is the one refused.
-HOST_DISTRIBUTION = "triage"
+HOST_DISTRIBUTION = "runner-triage"
 LOAD_PLUGINS_ENV = "TRIAGE_LOAD_PLUGINS"
 DISABLE_PLUGINS_ENV = "TRIAGE_DISABLE_PLUGINS"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -98,6 +101,13 @@ def load_entry_point_plugins(manager: pluggy.PluginManager, selection: PluginSel
         dist_name = distribution.metadata["Name"] if distribution is not None else None
         if not selection.allows(entry_point.name, dist_name):
             continue
+        first = seen.get(entry_point.name)
+        if first is not None and first.module == entry_point.value:
+            # The same plugin seen through two metadata copies (a stale egg-info
+            # beside an installed one, say): one plugin, loaded once.
+            log.warning("plugin %s is installed twice (%s, %s); loading it once", entry_point.name,
+                        first.distribution, dist_name)  # fmt: skip
+            continue
         record = PluginRecord(
             name=entry_point.name,
             source="entry point",
@@ -106,10 +116,10 @@ def load_entry_point_plugins(manager: pluggy.PluginManager, selection: PluginSel
             version=distribution.version if distribution is not None else None,
         )
         records.append(record)
-        if entry_point.name in seen:
+        if first is not None:
             record.fail(
                 f"entry point name {entry_point.name!r} is also used by distribution "
-                f"{seen[entry_point.name].distribution!r}; plugin names must be unique"
+                f"{first.distribution!r} for {first.module}; plugin names must be unique"
             )
             continue
         seen[entry_point.name] = record
@@ -135,6 +145,9 @@ def load_given_plugins(manager: pluggy.PluginManager, plugins: Iterable[object])
 
 def register_plugin(manager: pluggy.PluginManager, record: PluginRecord, plugin: object) -> None:
     """Register one plugin; on any problem, record it and leave the manager clean."""
+    if manager.is_registered(plugin):
+        record.fail(f"this module is already registered as plugin {manager.get_name(plugin)!r}")
+        return
     try:
         manager.register(plugin, name=record.name)
     except Exception as error:

@@ -24,6 +24,7 @@ from triage_core.model import Condition, RedFlag
 from triage_core.plugin_loading import PluginRecord
 from triage_core.report_schema import SECTIONS, StrictSchema, build_report_schema
 from triage_core.result import PluginRef
+from triage_core.rule_files import RuleFile
 from triage_core.rules import CompileContext, Operator
 from triage_core.ruleset import (
     CompiledCondition,
@@ -47,10 +48,28 @@ class Contributions:
     operators: list[Operator] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
     red_flags: list[RedFlag] = field(default_factory=list)
+    #: Set when the contributions come from a rule file rather than Python.
+    rule_file: RuleFile | None = None
 
     @property
     def ref(self) -> PluginRef:
         return PluginRef(self.record.name, self.record.version or "0")
+
+    def describe(self, error: RulesetError) -> str:
+        """A rule file's errors name the file and the path inside it."""
+        if self.rule_file is None:
+            return str(error)
+        return f"{self.rule_file.locate(error.condition, error.rule)}: {error.detail}"
+
+    @classmethod
+    def from_rule_file(cls, rule_file: RuleFile) -> Contributions:
+        return cls(
+            record=rule_file.record,
+            report_fields=list(rule_file.report_fields),
+            conditions=list(rule_file.conditions),
+            red_flags=list(rule_file.red_flags),
+            rule_file=rule_file,
+        )
 
 
 def collect(manager: pluggy.PluginManager, records: Sequence[PluginRecord]) -> list[Contributions]:
@@ -104,6 +123,7 @@ class Resolved:
                     "operators": sorted(operator.name for operator in item.operators),
                     "conditions": [condition_to_data(condition) for condition in item.conditions],
                     "red_flags": [level_rule_to_data(flag) for flag in item.red_flags],
+                    "source_sha256": item.rule_file.sha256 if item.rule_file else None,
                 }
                 for item in self.contributions
             ],
@@ -240,7 +260,7 @@ def _compile_all(
                     )
             _check_unique_within(item, mine, mine_flags)
         except RulesetError as error:
-            item.record.fail(str(error))
+            item.record.fail(item.describe(error))
             continue
         conditions.update((condition.id, condition) for condition in mine)
         red_flags.update((flag.id, flag) for flag in mine_flags)

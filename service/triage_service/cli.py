@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import importlib.metadata
 import json
+import logging
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TextIO
 
 import click
 
 import triage_core
+from triage_core.conformance import ERROR, check_plugin
 from triage_core.errors import PluginLoadError, ReportValidationError
+from triage_core.plugin_loading import ENTRY_POINT_GROUP, HOST_DISTRIBUTION, PluginSelection
 from triage_service.descriptions import plugin_listing
+from triage_service.scaffold import scaffold
+
+
+@contextlib.contextmanager
+def _quiet_loading() -> Iterator[None]:
+    """Commands that list load errors themselves need not also log them."""
+    logger = logging.getLogger("triage_core")
+    null = logging.NullHandler()
+    logger.addHandler(null)
+    try:
+        yield
+    finally:
+        logger.removeHandler(null)
 
 
 def _engine(strict: bool) -> triage_core.Engine:
@@ -84,7 +105,8 @@ def plugins(context: click.Context, as_json: bool) -> None:
     """List plugins: name, distribution, version, conditions, hooks and load errors."""
     if context.invoked_subcommand is not None:
         return
-    engine = _engine(strict=False)
+    with _quiet_loading():
+        engine = _engine(strict=False)
     listing = plugin_listing(engine)
     if as_json:
         click.echo(json.dumps(listing, indent=2))
@@ -102,3 +124,75 @@ def plugins(context: click.Context, as_json: bool) -> None:
     click.echo(f"ruleset {engine.ruleset.digest}")
     if engine.load_errors:
         click.secho(f"{len(engine.load_errors)} plugin(s) failed to load", fg="red", err=True)
+
+
+@plugins.command("check")
+@click.argument("target")
+def check(target: str) -> None:
+    """Check a plugin's conformance: TARGET is a rule file or directory, an installed
+    plugin or distribution name, or an importable module.
+
+    The plugin is loaded beside the built-ins (so duplicate ids and other plugins'
+    operators are seen as in production). Exit status 1 if there is any error.
+    """
+    with _quiet_loading():
+        engine, names = _engine_for(target)
+    findings = [finding for name in names for finding in check_plugin(engine, name)]
+    for finding in findings:
+        click.secho(str(finding), fg="red" if finding.severity == ERROR else "yellow")
+    errors = sum(finding.severity == ERROR for finding in findings)
+    warnings = len(findings) - errors
+    click.echo(f"{', '.join(names)}: {errors} error(s), {warnings} warning(s)")
+    if errors:
+        sys.exit(1)
+
+
+def _engine_for(target: str) -> tuple[triage_core.Engine, list[str]]:
+    builtins = PluginSelection(load=frozenset({HOST_DISTRIBUTION}))
+    path = Path(target)
+    if path.exists():
+        engine = triage_core.load_engine(selection=builtins, rules_dir=path)
+        return engine, [record.name for record in engine.plugins if record.source == "rule file"]
+    installed = {
+        name
+        for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+        for name in (entry_point.name, entry_point.dist.metadata["Name"] if entry_point.dist else None)
+        if name
+    }
+    by_module = {
+        entry_point.value: entry_point.name for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    }
+    target = by_module.get(target, target)  # an installed plugin's module: check it as installed
+    if target in installed:
+        engine = triage_core.load_engine(selection=PluginSelection(load=frozenset({HOST_DISTRIBUTION, target})))
+        return engine, [record.name for record in engine.plugins if target in (record.name, record.distribution)] or [
+            target
+        ]
+    try:
+        module = importlib.import_module(target)
+    except ImportError as error:
+        raise click.BadParameter(
+            f"not a rule file or directory, an installed plugin, or an importable module ({error})",
+            param_hint="TARGET",
+        ) from None
+    return triage_core.load_engine(selection=builtins, plugins=[module]), [module.__name__]
+
+
+@plugins.command("new")
+@click.argument("name")
+@click.option(
+    "--directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Where to create the package.",
+)
+def new(name: str, directory: Path) -> None:
+    """Scaffold a ready-to-install plugin package triage-NAME with a passing test."""
+    try:
+        root = scaffold(name, directory)
+    except (ValueError, FileExistsError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {root}. Next:")
+    click.echo(f'  cd {root} && pip install -e ".[test]" && pytest')
+    click.echo("  then restart triage: the plugin is loaded through its entry point.")
