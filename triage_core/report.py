@@ -62,6 +62,29 @@ def _flatten_into(values: dict[str, Any], data: Mapping[str, Any], prefix: str) 
             values[path] = value
 
 
+def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"pain.severity": 3}`` -> ``{"pain": {"severity": 3}}``: flat field paths back to a report."""
+    nested: dict[str, Any] = {}
+    for path, value in flat.items():
+        *parents, leaf = path.split(".")
+        node = nested
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[leaf] = value
+    return nested
+
+
+def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A report in JSON form -> ``{"pain.severity": 3, ...}`` (the inverse of :func:`nest`)."""
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
 def flatten_errors(messages: object, prefix: str = "") -> dict[str, list[str]]:
     """marshmallow's nested error dict -> ``{"pain.severity": [...], "pain.locations.0": [...]}``."""
     flat: dict[str, list[str]] = {}

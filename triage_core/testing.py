@@ -32,6 +32,7 @@ from triage_core.engine import Engine, load_engine
 from triage_core.field_catalog import FieldCatalog, FieldKind, FieldSpec
 from triage_core.levels import TriageLevel
 from triage_core.plugin_loading import HOST_DISTRIBUTION, PluginSelection
+from triage_core.report import nest
 from triage_core.result import TriageResult
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "assert_triage",
     "make_engine",
     "make_triage_engine",
+    "nest",
     "report_strategy",
     "triage_engine",
     "unmet",
@@ -152,18 +154,6 @@ def _value_of(spec: FieldSpec) -> Any:
     else:
         known = st.text(max_size=20)
     return st.none() | known
-
-
-def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
-    """``{"pain.severity": 3}`` -> ``{"pain": {"severity": 3}}``: a flat report back to JSON form."""
-    nested: dict[str, Any] = {}
-    for path, value in flat.items():
-        *parents, leaf = path.split(".")
-        node = nested
-        for parent in parents:
-            node = node.setdefault(parent, {})
-        node[leaf] = value
-    return nested
 
 
 # ----------------------------------------------------------------- pytest fixtures

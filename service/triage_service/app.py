@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask_cors import CORS
 
 import triage_core
 from triage_service import api, config, health, openapi, problems, request_log
+from triage_service.cds import routes
 
 
 def create_app(config_overrides: Mapping[str, Any] | None = None, engine: triage_core.Engine | None = None) -> Flask:
@@ -34,6 +36,18 @@ def create_app(config_overrides: Mapping[str, Any] | None = None, engine: triage
 
     request_log.install(app)
     problems.register_error_handlers(app)
+    routes.install(app)
+    if app.config["CORS_ORIGINS"]:
+        # Browser-based EHRs: preflights answered without a token, headers on every answer.
+        CORS(
+            app,
+            resources={r"/cds-services*": {}, r"/fhir/*": {}},
+            origins=app.config["CORS_ORIGINS"],
+            allow_headers=["Authorization", "Content-Type"],
+            methods=["GET", "POST", "OPTIONS"],
+            expose_headers=["X-Request-ID"],
+            max_age=600,
+        )
     app.register_blueprint(api.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(openapi.blueprint)

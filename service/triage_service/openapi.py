@@ -17,6 +17,14 @@ from marshmallow import fields
 
 import triage_core
 from triage_core.result_schema import TriageResultSchema
+from triage_service.cds.schemas import (
+    CardsResponseSchema,
+    CdsRequestSchema,
+    DiscoverySchema,
+    FeedbackReceiptSchema,
+    FeedbackRequestSchema,
+    FeedbackSummarySchema,
+)
 from triage_service.problems import PROBLEM_JSON
 from triage_service.schemas import (
     BatchRequestSchema,
@@ -127,6 +135,12 @@ def build_spec(engine: triage_core.Engine) -> dict[str, Any]:
         ("PluginList", PluginListSchema),
         ("Health", HealthSchema),
         ("Readiness", ReadinessSchema),
+        ("CdsRequest", CdsRequestSchema),
+        ("CdsDiscovery", DiscoverySchema),
+        ("CdsCards", CardsResponseSchema),
+        ("CdsFeedback", FeedbackRequestSchema),
+        ("CdsFeedbackReceipt", FeedbackReceiptSchema),
+        ("FeedbackSummary", FeedbackSummarySchema),
     ):
         spec.components.schema(name, schema=schema)
     for name, description in (
@@ -232,9 +246,109 @@ def build_spec(engine: triage_core.Engine) -> dict[str, Any]:
         if "parameters" in extra:
             operation["parameters"] = extra["parameters"]
         spec.path(path=path, operations={"get": operation})
+    _cds_paths(spec, body_errors)
     document: dict[str, Any] = spec.to_dict()
     _only_null(document)
     return document
+
+
+def _cds_paths(spec: APISpec, body_errors: dict[str, Any]) -> None:
+    """CDS Hooks 2.0 (discovery, service, feedback), the FHIR Questionnaire, feedback counts."""
+    spec.components.security_scheme(
+        "cdsJwt",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": (
+                "CDS Hooks client JWT: asymmetrically signed by an allow-listed issuer, aud = the endpoint URL."
+            ),
+        },
+    )
+    unauthorized = {"401": _problem("No valid CDS Client JWT.")}
+    secured: list[dict[str, list[str]]] = [{"cdsJwt": []}]
+    plain_errors = {"405": "MethodNotAllowed", "500": "ServerError"}
+    spec.path(
+        path="/cds-services",
+        operations={
+            "get": {
+                "operationId": "cdsDiscovery",
+                "summary": "CDS Hooks discovery: the runner-leg-pain service on patient-view",
+                "tags": ["cds-hooks"],
+                "security": secured,
+                "responses": {
+                    "200": {"description": "Services.", "content": _json("CdsDiscovery")},
+                    **unauthorized,
+                    **plain_errors,
+                },
+            }
+        },
+    )
+    for path, operation_id, summary, request_schema, answer, extra in (
+        (
+            "/cds-services/runner-leg-pain",
+            "cdsRunnerLegPain",
+            "CDS Hooks service call: cards from the patient's latest runner leg-pain questionnaire",
+            "CdsRequest",
+            {"description": "Cards.", "content": _json("CdsCards")},
+            {
+                "412": _problem("The QuestionnaireResponse could not be had (prefetch or FHIR server)."),
+                "422": _problem("Invalid request, or a QuestionnaireResponse that is not a valid report."),
+            },
+        ),
+        (
+            "/cds-services/runner-leg-pain/feedback",
+            "cdsFeedback",
+            "CDS Hooks feedback: accepted or overridden cards",
+            "CdsFeedback",
+            {"description": "Recorded.", "content": _json("CdsFeedbackReceipt")},
+            {"422": _problem("Invalid feedback.")},
+        ),
+    ):
+        spec.path(
+            path=path,
+            operations={
+                "post": {
+                    "operationId": operation_id,
+                    "summary": summary,
+                    "tags": ["cds-hooks"],
+                    "security": secured,
+                    "requestBody": {"required": True, "content": _json(request_schema)},
+                    "responses": {"200": answer, **extra, **unauthorized, **body_errors},
+                }
+            },
+        )
+    spec.path(
+        path="/fhir/Questionnaire/runner-leg-pain",
+        operations={
+            "get": {
+                "operationId": "questionnaire",
+                "summary": "The symptom report as a FHIR R4 Questionnaire (linkIds are report field paths)",
+                "tags": ["fhir"],
+                "responses": {
+                    "200": {
+                        "description": "A Questionnaire resource.",
+                        "content": {"application/fhir+json": {"schema": {"type": "object"}}},
+                    },
+                    **plain_errors,
+                },
+            }
+        },
+    )
+    spec.path(
+        path="/v1/feedback/summary",
+        operations={
+            "get": {
+                "operationId": "feedbackSummary",
+                "summary": "Counts of CDS card feedback per outcome",
+                "tags": ["cds-hooks"],
+                "responses": {
+                    "200": {"description": "Counts.", "content": _json("FeedbackSummary")},
+                    **plain_errors,
+                },
+            }
+        },
+    )
 
 
 def _only_null(node: Any) -> None:

@@ -1,0 +1,1 @@
+"""CDS Hooks 2.0: the runner-leg-pain service for EHRs (discovery, service, feedback)."""
