@@ -205,3 +205,11 @@ def test_triage_plugins_check_reads_a_rule_file(tmp_path: Path) -> None:
     bad = CliRunner().invoke(main, ["plugins", "check", str(path)])
     assert bad.exit_code == 1
     assert "conditions[0].evidence[0].text: Shorter than minimum length 1." in bad.stdout
+
+
+def test_the_deny_list_skips_a_rule_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "plantar.toml", PLANTAR)
+    monkeypatch.setenv("TRIAGE_DISABLE_PLUGINS", "rules:plantar")
+    engine = triage_core.load_engine(rules_dir=tmp_path)
+    assert engine.ruleset.condition("plantar_fasciitis") is None
+    assert "rules:plantar" not in {record.name for record in engine.plugins}

@@ -286,8 +286,8 @@ def load_engine(
     """
     manager = new_plugin_manager()
     records: list[PluginRecord] = []
+    chosen = selection if selection is not None else PluginSelection.from_environ(environ)
     if entry_points:
-        chosen = selection if selection is not None else PluginSelection.from_environ(environ)
         records += load_entry_point_plugins(manager, chosen)
     records += load_given_plugins(manager, plugins)
     manager.check_pending()  # anything unknown was unregistered above; this must hold
@@ -295,7 +295,8 @@ def load_engine(
     environment = os.environ if environ is None else environ
     rules_dir = rules_dir if rules_dir is not None else environment.get(RULES_DIR_ENV) or None
     if rules_dir is not None:
-        rule_files = load_rules_dir(Path(rules_dir))
+        # The deny-list applies to rule files too; the allow-list is for installed plugins.
+        rule_files = [item for item in load_rules_dir(Path(rules_dir)) if item.record.name not in chosen.disable]
         records += [rule_file.record for rule_file in rule_files]
         contributions += [Contributions.from_rule_file(rule_file) for rule_file in rule_files]
     resolved = resolve(contributions)

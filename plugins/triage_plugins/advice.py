@@ -13,7 +13,6 @@ surface have weak evidence: they trigger advice and never change a score.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
 
 from triage_core import Recommendation, RiskFactor
@@ -253,10 +252,6 @@ def personal_advice(*risk_factor_ids: str) -> tuple[list[RiskFactor], list[Recom
         if chosen.intersection(item.because)
     ]
     return factors, advice
-
-
-def without(ids: Iterable[str], *removed: str) -> tuple[str, ...]:
-    return tuple(item for item in ids if item not in removed)
 
 
 #: The risk factors every running overuse injury shares.
