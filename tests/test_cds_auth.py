@@ -150,6 +150,7 @@ class TestEndpoints:
             pytest.param(lambda ehr: Client(kid=ehr.kid).token(f"{PUBLIC}/cds-services"), id="signed-by-another-key"),
             pytest.param(lambda ehr: Client(kid="other-kid").token(f"{PUBLIC}/cds-services"), id="unknown-kid"),
             pytest.param(lambda ehr: ehr.token(f"{PUBLIC}/cds-services", jti=None), id="no-jti"),
+            pytest.param(lambda ehr: ehr.token(f"{PUBLIC}/cds-services", exp="tomorrow"), id="exp-not-a-number"),
         ],
     )
     def test_refused_with_401_and_no_details(

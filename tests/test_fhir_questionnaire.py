@@ -145,3 +145,12 @@ def test_served_as_fhir_json_with_the_public_canonical_url(triage_engine: triage
     document = answer.get_json()
     assert document["url"] == URL
     assert document["version"] == triage_core.__version__
+
+
+def test_the_questionnaire_cache_stays_bounded_whatever_the_host_header(triage_engine: triage_core.Engine) -> None:
+    app = create_app(engine=triage_engine)
+    client = app.test_client()
+    for index in range(40):
+        answer = client.get("/fhir/Questionnaire/runner-leg-pain", headers={"Host": f"host{index}.example"})
+        assert answer.get_json()["url"] == f"http://host{index}.example/fhir/Questionnaire/runner-leg-pain"
+    assert len(app.extensions["triage.cds"].questionnaires) <= 8

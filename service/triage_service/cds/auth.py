@@ -118,6 +118,9 @@ class JwtVerifier:
             )
         except jwt.PyJWTError as error:
             raise AuthenticationError(f"{type(error).__name__}: {error}") from None
+        for name in ("exp", "iat"):
+            if isinstance(claims[name], bool) or not isinstance(claims[name], int | float):
+                raise AuthenticationError(f"{name} is not a number")
         now = self._clock()
         if claims["exp"] + self._leeway < now:
             raise AuthenticationError("token expired")

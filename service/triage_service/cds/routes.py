@@ -32,6 +32,7 @@ from triage_service.problems import INVALID_REPORT, INVALID_REQUEST, ProblemErro
 SERVICE_ID = "runner-leg-pain"
 HOOK = "patient-view"
 FHIR_JSON = "application/fhir+json"
+QUESTIONNAIRES_KEPT = 8
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("cds", __name__)
@@ -224,6 +225,9 @@ def questionnaire() -> Response:
     settings, url = _settings(), questionnaire_url()
     document = settings.questionnaires.get(url)
     if document is None:
+        if len(settings.questionnaires) >= QUESTIONNAIRES_KEPT:
+            # Without TRIAGE_PUBLIC_URL the URL follows the Host header: keep the cache bounded.
+            settings.questionnaires.clear()
         document = json.dumps(
             build_questionnaire(_engine().catalog, canonical_url=url, version=triage_core.__version__)
         )
