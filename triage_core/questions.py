@@ -32,7 +32,6 @@ class _Stakes:
         self.lowers: set[str] = set()
         self.flag_conditions: dict[str, set[str]] = {}
         self.score_change: dict[str, dict[str, float]] = {}
-        self.totals: dict[str, float] = {}  # the sum of each field's score changes
 
     def can_raise(self, fields: Iterable[str], urgency: int) -> None:
         raise_to = self.raise_to
@@ -42,10 +41,10 @@ class _Stakes:
 
     def ranked(self) -> list[str]:
         """Raise the level (most urgent first), then lower it, then most score at stake."""
-        raise_to, lowers, totals = self.raise_to, self.lowers, self.totals
+        raise_to, lowers, score_change = self.raise_to, self.lowers, self.score_change
         keys = {
-            path: (-raise_to.get(path, -1), path not in lowers, -totals.get(path, 0.0), path)
-            for path in raise_to.keys() | lowers | totals.keys()
+            path: (-raise_to.get(path, -1), path not in lowers, -sum(score_change.get(path, {}).values()), path)
+            for path in raise_to.keys() | lowers | score_change.keys()
         }
         return sorted(keys, key=keys.__getitem__)
 
@@ -111,7 +110,7 @@ def _condition_stakes(outcome: ConditionOutcome, values: FieldValues, urgency: i
         for path in gate_fields:
             # Opening the gate brings in everything the known findings already show.
             swings[path] = swings.get(path, 0.0) + outcome.score * total
-    score_change, totals, condition_id = stakes.score_change, stakes.totals, condition.id
+    score_change, condition_id = stakes.score_change, condition.id
     for path, swing in swings.items():
         if swing > 0:
             change = swing / total
@@ -120,7 +119,6 @@ def _condition_stakes(outcome: ConditionOutcome, values: FieldValues, urgency: i
                 score_change[path] = {condition_id: change}
             else:
                 changes[condition_id] = change
-            totals[path] = totals.get(path, 0.0) + change
     level_urgency = condition.level.urgency
     if level_urgency > urgency and not outcome.likely:
         _rising_stakes(outcome, values, gate_fields, open_multi, stakes)

@@ -45,21 +45,11 @@ def load_report(schema: Schema, catalog: FieldCatalog, data: object) -> SymptomR
     except ValidationError as error:
         raise ReportValidationError(flatten_errors(error.messages)) from None
     values: dict[str, Any] = dict.fromkeys(catalog, None)
-    _flatten_into(values, loaded, "")
+    for path, value in flatten(loaded).items():
+        # None is unknown, already there (a null section leaves all its fields unknown).
+        if value is not None:
+            values[path] = tuple(value) if isinstance(value, list) else value
     return SymptomReport(MappingProxyType(values))
-
-
-def _flatten_into(values: dict[str, Any], data: Mapping[str, Any], prefix: str) -> None:
-    for key, value in data.items():
-        path = f"{prefix}{key}"
-        if value is None:
-            continue  # unknown: already None (a null section leaves all its fields unknown)
-        if isinstance(value, Mapping):
-            _flatten_into(values, value, f"{path}.")
-        elif isinstance(value, list):
-            values[path] = tuple(value)
-        else:
-            values[path] = value
 
 
 def nest(flat: Mapping[str, Any]) -> dict[str, Any]:

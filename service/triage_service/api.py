@@ -49,9 +49,6 @@ def triage() -> Response:
 def triage_batch() -> Response:
     data = read_json(current_app.config["MAX_BATCH_BODY_BYTES"])
     limit = current_app.config["BATCH_LIMIT"]
-    if not isinstance(data, dict):
-        raise ProblemError(422, "The body must be an object with a `reports` list.", type_=INVALID_REQUEST,
-                           errors={"$": ["Must be an object."]})  # fmt: skip
     try:
         reports = BatchRequestSchema().load(data)["reports"]
     except ValidationError as error:

@@ -16,6 +16,7 @@ from marshmallow import ValidationError
 import triage_core
 from triage_core.errors import ReportValidationError
 from triage_core.report import flatten_errors
+from triage_service.api import engine, json_response
 from triage_service.cds import cards, prefetch
 from triage_service.cds.auth import AuthenticationError, JwtVerifier, issuers_from_config
 from triage_service.cds.feedback import FeedbackStore
@@ -73,11 +74,6 @@ def _settings() -> CdsSettings:
     return found
 
 
-def _engine() -> triage_core.Engine:
-    found: triage_core.Engine = current_app.extensions["triage"]
-    return found
-
-
 def _base() -> str:
     """The service's public base URL: configured (behind a proxy) or as requested."""
     return _settings().public_url or request.url_root.rstrip("/")
@@ -110,10 +106,6 @@ def authenticated(view: View) -> View:
     return check  # type: ignore[return-value]
 
 
-def _json(document: Any, status: int = 200, mimetype: str = "application/json") -> Response:
-    return Response(json.dumps(document, ensure_ascii=False), status=status, mimetype=mimetype)
-
-
 @blueprint.get("/cds-services")
 @authenticated
 def discovery() -> Response:
@@ -130,7 +122,7 @@ def discovery() -> Response:
             f"Needs a completed QuestionnaireResponse for {questionnaire_url()} (prefetch or FHIR server access)."
         ),
     }
-    return _json({"services": [service]})
+    return json_response({"services": [service]})
 
 
 @blueprint.post(f"/cds-services/{SERVICE_ID}")
@@ -139,7 +131,7 @@ def service() -> Response:
     settings = _settings()
     body = read_json(settings.max_body_bytes)
     try:
-        call = CdsRequestSchema().load(body if isinstance(body, Mapping) else {"$": body})
+        call = CdsRequestSchema().load(body)
     except ValidationError as error:
         raise ProblemError(
             422, "The CDS Hooks request is invalid; see errors.", type_=INVALID_REQUEST,
@@ -163,10 +155,10 @@ def service() -> Response:
     if reports.resources and not responses:
         raise ProblemError(412, "The QuestionnaireResponse provided is about another patient.")
     if not responses:
-        return _json({"cards": [cards.no_report_card(questionnaire_url=questionnaire_url())]})
+        return json_response({"cards": [cards.no_report_card(questionnaire_url=questionnaire_url())]})
     response = prefetch.latest(responses, "authored")
     try:
-        report = report_from_response(response, _engine().catalog)
+        report = report_from_response(response, engine().catalog)
     except QuestionnaireResponseError as error:
         raise ProblemError(
             422, "The QuestionnaireResponse cannot be read as a symptom report; see errors.",
@@ -178,7 +170,7 @@ def service() -> Response:
     if score is not None and report.get("pain", {}).get("severity") is None:
         report.setdefault("pain", {})["severity"] = score
     try:
-        result = _engine().triage(report)
+        result = engine().triage(report)
     except ReportValidationError as error:
         raise invalid_report(error.errors) from None
     card = cards.triage_card(
@@ -188,7 +180,7 @@ def service() -> Response:
         service_url=f"{_base()}/docs",
     )
     log.info("CDS %s hookInstance=%s: %s card", HOOK, call["hookInstance"], card["indicator"])
-    return _json({"cards": [card]})
+    return json_response({"cards": [card]})
 
 
 def _about(resource: Mapping[str, Any], patient: str, reference_field: str) -> bool:
@@ -204,20 +196,20 @@ def _about(resource: Mapping[str, Any], patient: str, reference_field: str) -> b
 def feedback() -> Response:
     body = read_json(_settings().max_body_bytes)
     try:
-        items = FeedbackRequestSchema().load(body if isinstance(body, Mapping) else {"$": body})["feedback"]
+        items = FeedbackRequestSchema().load(body)["feedback"]
     except ValidationError as error:
         raise ProblemError(
             422, "The feedback is invalid; see errors.", type_=INVALID_REQUEST, errors=flatten_errors(error.messages)
         ) from None
     recorded, repeated = _settings().feedback.record(items)
-    return _json({"recorded": recorded, "repeated": repeated})
+    return json_response({"recorded": recorded, "repeated": repeated})
 
 
 @blueprint.get("/v1/feedback/summary")
 def feedback_summary() -> Response:
     summary = _settings().feedback.summary()
     summary["scope"] = f"since this server process (pid {os.getpid()}) started; not yet stored durably"
-    return _json(summary)
+    return json_response(summary)
 
 
 @blueprint.get(f"/fhir/Questionnaire/{QUESTIONNAIRE_ID}")
@@ -228,8 +220,6 @@ def questionnaire() -> Response:
         if len(settings.questionnaires) >= QUESTIONNAIRES_KEPT:
             # Without TRIAGE_PUBLIC_URL the URL follows the Host header: keep the cache bounded.
             settings.questionnaires.clear()
-        document = json.dumps(
-            build_questionnaire(_engine().catalog, canonical_url=url, version=triage_core.__version__)
-        )
+        document = json.dumps(build_questionnaire(engine().catalog, canonical_url=url, version=triage_core.__version__))
         settings.questionnaires[url] = document
     return Response(document, mimetype=FHIR_JSON)
